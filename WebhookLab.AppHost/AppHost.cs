@@ -1,1 +1,31 @@
-var builder = DistributedApplication.CreateBuilder(args); builder.Build().Run();
+using Aspire.Hosting.ApplicationModel;
+using WebhookLab.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var dataDirectory = builder.Configuration["WebhookLab:DataDirectory"] ?? Path.Combine(builder.AppHostDirectory, "data");
+var signingSecret = builder.AddParameter("signingsecret", new WebhookSecretParameterDefault(), secret: true, persist: true);
+
+var emitterDb = builder.AddSqliteDatabase("emitterdb", dataDirectory);
+var receiverDb = builder.AddSqliteDatabase("receiverdb", dataDirectory);
+
+var receiver = builder.AddProject<Projects.WebhookLab_Receiver>("receiver")
+    .WithReference(receiverDb)
+    .WithEnvironment("Receiver__SigningSecrets__0", signingSecret)
+    .WithSettingsFrom(builder.Configuration.GetSection("Receiver"))
+    .WithHttpHealthCheck("/health");
+
+// The emitter is seeded with a subscription to the receiver's address (127.0.0.1: webhooks stay on this machine).
+var receiverEndpoint = receiver.GetEndpoint("http");
+builder.AddProject<Projects.WebhookLab_Emitter>("emitter")
+    .WithReference(emitterDb)
+    .WithEnvironment("Emitter__Seed__0__Id", "sub_receiver")
+    .WithEnvironment("Emitter__Seed__0__Description", "The AppHost's receiver")
+    .WithEnvironment("Emitter__Seed__0__Url", ReferenceExpression.Create(
+        $"http://{receiverEndpoint.Property(EndpointProperty.IPV4Host)}:{receiverEndpoint.Property(EndpointProperty.Port)}/webhooks"))
+    .WithEnvironment("Emitter__Seed__0__Secret", signingSecret)
+    .WithSettingsFrom(builder.Configuration.GetSection("Emitter"))
+    .WithHttpHealthCheck("/health")
+    .WaitFor(receiver);
+
+builder.Build().Run();

@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using WebhookLab.Emitter.Options;
+
+namespace WebhookLab.Emitter.Delivery;
+
+public static class DeliveryHttpClient
+{
+    // The delivery client: a per-attempt timeout and a circuit breaker per receiver authority, and no retries:
+    // the durable queue is the only retry layer, so a retry survives a crash and is logged as an attempt.
+    public static IHttpClientBuilder AddWebhookDeliveryClient(this IServiceCollection services)
+    {
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the documented way to opt out of the defaults.
+        var client = services.AddHttpClient(WebhookSender.HttpClientName, client =>
+            {
+                // The resilience pipeline's timeout is the one that counts.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A redirect is an answer, not a delivery: 3xx counts as a failed attempt.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+            })
+            .RemoveAllResilienceHandlers();
+
+        client.AddResilienceHandler("delivery", static (pipeline, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = options.CircuitBreakerFailureRatio,
+                    MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = options.CircuitBreakerBreakDuration,
+                });
+                pipeline.AddTimeout(options.AttemptTimeout);
+            })
+            // One dead receiver opens only its own circuit.
+            .SelectPipelineByAuthority();
+#pragma warning restore EXTEXP0001
+
+        return client;
+    }
+}

@@ -1,0 +1,51 @@
+using WebhookLab.Emitter.Data;
+using WebhookLab.Emitter.Delivery;
+using WebhookLab.Emitter.Diagnostics;
+using WebhookLab.Emitter.Options;
+using WebhookLab.Emitter.Simulator;
+
+namespace WebhookLab.Emitter;
+
+public static class EmitterServices
+{
+    public static IHostApplicationBuilder AddWebhookEmitter(this IHostApplicationBuilder builder)
+    {
+        builder.AddSqliteConnection("emitterdb", settings => settings.Schema = EmitterSchema.Sql);
+
+        var services = builder.Services;
+        services.AddOptions<EmitterOptions>().BindConfiguration(EmitterOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Seed.All(s => ServiceDefaults.Webhooks.WebhookSecret.TryParse(s.Secret, out _)),
+                "Every Emitter:Seed secret must be 'whsec_' followed by the base64 of 24 to 64 bytes.")
+            .ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.LeaseDuration > o.AttemptTimeout,
+                "Emitter:Delivery:AttemptTimeout must be positive and shorter than Emitter:Delivery:LeaseDuration.")
+            .Validate(o => o.EffectiveRetrySchedule.All(d => d > TimeSpan.Zero), "Every Emitter:Delivery:RetrySchedule delay must be positive.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Emitter:Delivery:PollInterval must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton<EmitterDiagnostics>();
+        services.AddSingleton<SubscriptionStore>();
+        services.AddSingleton<Outbox>();
+        services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<EventQueries>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<RetrySchedule>();
+        services.AddSingleton<WebhookSender>();
+        services.AddWebhookDeliveryClient();
+
+        // The seeder runs before the dispatcher and the simulator start.
+        services.AddHostedService<SubscriptionSeeder>();
+        services.AddSingleton<DeliveryDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+        services.AddHostedService<TrafficSimulator>();
+
+        services.AddHealthChecks().AddCheck<DispatcherHealthCheck>("delivery-dispatcher", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace WebhookLab.Emitter.Model;
+
+public sealed record CreateSubscriptionRequest(string? Url, List<string>? EventTypes, string? Secret, string? Description);
+
+public sealed record SubscriptionResponse(
+    string Id, string Url, IReadOnlyList<string> EventTypes, string Secret, bool Enabled, DateTime CreatedAt, string? Description)
+{
+    // The secret is shown in full only to whoever created it; listings show a masked form.
+    public static SubscriptionResponse From(Subscription subscription, bool revealSecret) => new(
+        subscription.Id,
+        subscription.Url,
+        subscription.EventTypes,
+        revealSecret ? subscription.Secret.Reveal() : subscription.Secret.Masked,
+        subscription.Enabled,
+        Timestamps.FromUnixMilliseconds(subscription.CreatedAt),
+        subscription.Description);
+}
+
+public sealed record PublishEventRequest(string? Type, JsonElement? Data, string? IdempotencyKey);
+
+public sealed record PublishedEvent(string Id, string Type, int Deliveries);
+
+public sealed record EventDetails(string Id, string Type, DateTime CreatedAt, JsonElement Data, IReadOnlyList<DeliveryDetails> Deliveries);
+
+public sealed record DeliveryDetails(string Id, string SubscriptionId, string Status, IReadOnlyList<AttemptDetails> Attempts);
+
+public sealed record AttemptDetails(DateTime AttemptedAt, int? StatusCode, double DurationMs, string? Error);
+
+public sealed record CreateOrderRequest(string? Customer, decimal? Amount);
+
+public sealed record CreatedOrder(string Id, string EventId);
+
+public sealed record OrderDetails(string Id, string Customer, decimal Amount, DateTime CreatedAt, string EventId);
