@@ -73,6 +73,9 @@ public static class Extensions
         if (useOtlpExporter)
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
+
+            // Registered first, so it stops last: after the services have written their final spans and logs.
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, TelemetryFlushOnStop>());
         }
 
         return builder;

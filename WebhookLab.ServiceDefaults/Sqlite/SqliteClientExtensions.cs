@@ -22,11 +22,8 @@ public static class SqliteClientExtensions
         }
 
         builder.Services.AddSingleton(_ => new SqliteDatabase(settings));
-        builder.Services.AddScoped(sp =>
-        {
-            var connection = new SqliteConnection(sp.GetRequiredService<SqliteDatabase>().ConnectionString);
-            return connection;
-        });
+        // As Aspire's integration does: a connection per scope, here already open with the database's settings.
+        builder.Services.AddScoped<SqliteConnection>(sp => sp.GetRequiredService<SqliteDatabase>().OpenConnection());
 
         if (!settings.DisableHealthChecks)
         {

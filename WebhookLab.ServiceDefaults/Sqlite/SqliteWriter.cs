@@ -20,7 +20,10 @@ public sealed class SqliteWriter : IAsyncDisposable
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    public long Commits { get; private set; }
+    private long _commits;
+
+    // How many transactions the writer has committed; fewer than writes when writes share commits.
+    public long Commits => Interlocked.Read(ref _commits);
 
     public bool IsRunning => !_loop.IsCompleted;
 
@@ -90,7 +93,7 @@ public sealed class SqliteWriter : IAsyncDisposable
                 }
 
                 context.Execute("COMMIT;");
-                Commits++;
+                Interlocked.Increment(ref _commits);
                 foreach (var operation in batch)
                 {
                     operation.Complete();

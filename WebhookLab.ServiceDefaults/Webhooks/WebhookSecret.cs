@@ -56,8 +56,8 @@ public sealed class WebhookSecret
     // The full secret, for the one place that may show it: the answer to whoever created or rotated it.
     public string Reveal() => _text;
 
-    // A form safe for listings and logs: the prefix and the last four characters.
-    public string Masked => Prefix + "****" + _text[^4..];
+    // A form safe for listings and logs: no key material, only a short fingerprint to tell two secrets apart.
+    public string Masked => Prefix + "****" + Convert.ToHexStringLower(SHA256.HashData(Key))[..8];
 
     public override string ToString() => Masked;
 }
