@@ -37,6 +37,7 @@ public static class EmitterServices
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<DestinationGuard>();
         services.AddWebhookDeliveryClient();
 
         // The seeder runs before the dispatcher and the simulator start.

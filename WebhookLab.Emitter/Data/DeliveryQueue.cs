@@ -8,6 +8,7 @@ public sealed record ClaimedDelivery(
     string EventId,
     string SubscriptionId,
     int AttemptsMade,
+    int RetryBase,
     string EventType,
     byte[] Body,
     long EventCreatedAt,
@@ -22,11 +23,19 @@ public sealed record AttemptRecord(
     string? Error,
     string? ResponseExcerpt,
     DeliveryStatus NewStatus,
-    long? NextAttemptAt);
+    long? NextAttemptAt,
+    bool Gone = false);
+
+public enum RequeueResult
+{
+    Requeued,
+    NotFound,
+    NotRetryable,
+}
 
 // The durable delivery queue. A claim is a lease: the claimed rows' next_attempt_at moves to the end of the lease, so
 // if this process dies before recording a result, the rows simply come due again (a visibility timeout).
-public sealed class DeliveryQueue(SqliteDatabase database)
+public sealed class DeliveryQueue(SqliteDatabase database, SubscriptionStore subscriptions)
 {
     public Task<List<ClaimedDelivery>> ClaimAsync(long now, long leaseUntil, int limit, string owner, CancellationToken cancellationToken) =>
         database.Writer.WriteAsync(context =>
@@ -38,19 +47,19 @@ public sealed class DeliveryQueue(SqliteDatabase database)
                     WHERE status IN (0, 1) AND next_attempt_at <= $now
                     ORDER BY next_attempt_at
                     LIMIT $limit)
-                RETURNING id, event_id, subscription_id, attempt_count;
+                RETURNING id, event_id, subscription_id, attempt_count, retry_base;
                 """);
             claim.Parameters.AddWithValue("$lease", leaseUntil);
             claim.Parameters.AddWithValue("$owner", owner);
             claim.Parameters.AddWithValue("$now", now);
             claim.Parameters.AddWithValue("$limit", limit);
 
-            var rows = new List<(string Id, string EventId, string SubscriptionId, int Attempts)>();
+            var rows = new List<(string Id, string EventId, string SubscriptionId, int Attempts, int RetryBase)>();
             using (var reader = claim.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
                 }
             }
 
@@ -62,7 +71,7 @@ public sealed class DeliveryQueue(SqliteDatabase database)
                 using var reader = load.ExecuteReader();
                 reader.Read();
                 claimed.Add(new ClaimedDelivery(
-                    row.Id, row.EventId, row.SubscriptionId, row.Attempts,
+                    row.Id, row.EventId, row.SubscriptionId, row.Attempts, row.RetryBase,
                     reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2),
                     reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
@@ -70,12 +79,26 @@ public sealed class DeliveryQueue(SqliteDatabase database)
             return claimed;
         }, cancellationToken);
 
-    // Every attempt is logged, and each delivery moves to its new state, in one commit for the whole batch.
-    public Task RecordAsync(IReadOnlyList<AttemptRecord> records, CancellationToken cancellationToken) =>
+    // Every attempt is logged, each delivery moves to its new state, and each subscription's failure record is updated,
+    // in one commit for the whole batch. Returns the subscriptions this batch disabled.
+    public Task<List<DisabledSubscription>> RecordAsync(
+        IReadOnlyList<AttemptRecord> records, TimeSpan disableAfter, int disableAfterMinimumFailures, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.Writer.WriteAsync(context =>
         {
+            var disabled = subscriptions.RecordOutcomes(
+                context,
+                records.Select(r => new SubscriptionOutcome(r.Delivery.SubscriptionId, r.NewStatus == DeliveryStatus.Succeeded, r.Gone, r.AttemptedAt)),
+                disableAfter,
+                disableAfterMinimumFailures,
+                now);
+
             foreach (var record in records)
             {
+                // A retry of a subscription disabled meanwhile waits, paused, until the subscription is enabled again.
+                var nextAttemptAt = record.NewStatus == DeliveryStatus.Failed && subscriptions.Find(record.Delivery.SubscriptionId) is { Enabled: false }
+                    ? SubscriptionStore.PausedUntil
+                    : record.NextAttemptAt;
+
                 // A delivery deleted with its subscription while in flight has nothing left to record.
                 var attempt = context.Command("""
                     INSERT INTO delivery_attempts (delivery_id, attempt_number, attempted_at, status_code, duration_ms, outcome, error, response_excerpt)
@@ -100,12 +123,66 @@ public sealed class DeliveryQueue(SqliteDatabase database)
                     """);
                 update.Parameters.AddWithValue("$id", record.Delivery.Id);
                 update.Parameters.AddWithValue("$status", (int)record.NewStatus);
-                update.Parameters.AddWithValue("$next", record.NextAttemptAt ?? record.AttemptedAt);
+                update.Parameters.AddWithValue("$next", nextAttemptAt ?? record.AttemptedAt);
                 update.Parameters.AddWithValue("$code", (object?)record.StatusCode ?? DBNull.Value);
-                update.Parameters.AddWithValue("$completed", record.NextAttemptAt is null ? record.AttemptedAt : DBNull.Value);
+                update.Parameters.AddWithValue("$completed", nextAttemptAt is null ? record.AttemptedAt : DBNull.Value);
                 update.ExecuteNonQuery();
             }
+
+            return disabled;
         }, cancellationToken);
+
+    // An operator's retry: a failed or dead delivery is due again now, with the same event (and webhook-id) and a fresh
+    // retry schedule. Its earlier attempts stay in the log.
+    public Task<RequeueResult> RequeueAsync(string deliveryId, long now, CancellationToken cancellationToken) =>
+        database.Writer.WriteAsync(context =>
+        {
+            var find = context.Command("SELECT subscription_id, status FROM deliveries WHERE id = $id;");
+            find.Parameters.AddWithValue("$id", deliveryId);
+            string subscriptionId;
+            DeliveryStatus status;
+            using (var reader = find.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    return RequeueResult.NotFound;
+                }
+
+                subscriptionId = reader.GetString(0);
+                status = (DeliveryStatus)reader.GetInt32(1);
+            }
+
+            if (status is not (DeliveryStatus.Failed or DeliveryStatus.Dead))
+            {
+                return RequeueResult.NotRetryable;
+            }
+
+            var requeue = context.Command(RequeueSql + " WHERE id = $id;");
+            AddRequeueParameters(requeue, subscriptionId, now);
+            requeue.Parameters.AddWithValue("$id", deliveryId);
+            requeue.ExecuteNonQuery();
+            return RequeueResult.Requeued;
+        }, cancellationToken);
+
+    // Re-queues every failed or dead delivery of a subscription created since the given time.
+    public Task<int> RecoverAsync(string subscriptionId, long since, long now, CancellationToken cancellationToken) =>
+        database.Writer.WriteAsync(context =>
+        {
+            var recover = context.Command(RequeueSql + " WHERE subscription_id = $subscription AND status IN (1, 3) AND created_at >= $since;");
+            AddRequeueParameters(recover, subscriptionId, now);
+            recover.Parameters.AddWithValue("$subscription", subscriptionId);
+            recover.Parameters.AddWithValue("$since", since);
+            return recover.ExecuteNonQuery();
+        }, cancellationToken);
+
+    private const string RequeueSql = """
+        UPDATE deliveries
+        SET status = CASE WHEN attempt_count = 0 THEN 0 ELSE 1 END, retry_base = attempt_count,
+            next_attempt_at = $due, lease_owner = NULL, completed_at = NULL
+        """;
+
+    private void AddRequeueParameters(Microsoft.Data.Sqlite.SqliteCommand command, string subscriptionId, long now) =>
+        command.Parameters.AddWithValue("$due", subscriptions.Find(subscriptionId) is { Enabled: false } ? SubscriptionStore.PausedUntil : now);
 
     // On a graceful stop: what this process claimed and did not finish is due again at once, for the next process.
     public Task<int> ReleaseAsync(string owner, long now) =>

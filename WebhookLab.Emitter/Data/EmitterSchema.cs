@@ -11,6 +11,13 @@ public static class EmitterSchema
             secret TEXT NOT NULL,
             description TEXT,
             enabled INTEGER NOT NULL DEFAULT 1,
+            disabled_reason TEXT,
+            -- During a rotation the old secret still signs, beside the new one, until it expires.
+            previous_secret TEXT,
+            previous_secret_expires_at INTEGER,
+            -- Failures since the last success, for disabling an endpoint that has been failing for days.
+            first_failure_at INTEGER,
+            failures_since_success INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL
         );
@@ -31,6 +38,9 @@ public static class EmitterSchema
             subscription_id TEXT NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
             status INTEGER NOT NULL,
             attempt_count INTEGER NOT NULL DEFAULT 0,
+            -- attempt_count when the delivery was last re-queued by an operator: the retry schedule counts from here.
+            retry_base INTEGER NOT NULL DEFAULT 0,
+            -- Due time; for a paused delivery (its subscription disabled) the far future.
             next_attempt_at INTEGER NOT NULL,
             lease_owner TEXT,
             last_status_code INTEGER,

@@ -63,6 +63,58 @@ public sealed class EventQueries(SqliteDatabase database)
         return new EventDetails(id, type, Timestamps.FromUnixMilliseconds(createdAt), data, deliveries);
     }
 
+    // Newest first, paged by delivery id (ids sort by creation time).
+    public DeliveryPage ListDeliveries(DeliveryStatus? status, string? subscriptionId, int limit, string? cursor)
+    {
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT d.id, d.event_id, e.type, d.subscription_id, d.status, d.attempt_count, d.last_status_code,
+                   d.created_at, d.next_attempt_at, d.completed_at
+            FROM deliveries d JOIN events e ON e.id = d.event_id
+            WHERE ($status IS NULL OR d.status = $status)
+              AND ($subscription IS NULL OR d.subscription_id = $subscription)
+              AND ($cursor IS NULL OR d.id < $cursor)
+            ORDER BY d.id DESC
+            LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$status", status is { } s ? (int)s : DBNull.Value);
+        command.Parameters.AddWithValue("$subscription", (object?)subscriptionId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$cursor", (object?)cursor ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", limit + 1);
+
+        var items = new List<DeliverySummary>(limit);
+        using var reader = command.ExecuteReader();
+        while (reader.Read() && items.Count <= limit)
+        {
+            var deliveryStatus = (DeliveryStatus)reader.GetInt32(4);
+            var waiting = deliveryStatus is DeliveryStatus.Pending or DeliveryStatus.Failed;
+            var next = reader.GetInt64(8);
+            var paused = waiting && next == SubscriptionStore.PausedUntil;
+            items.Add(new DeliverySummary(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                deliveryStatus.ToApiName(),
+                reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                Timestamps.FromUnixMilliseconds(reader.GetInt64(7)),
+                waiting && !paused ? Timestamps.FromUnixMilliseconds(next) : null,
+                paused,
+                reader.IsDBNull(9) ? null : Timestamps.FromUnixMilliseconds(reader.GetInt64(9))));
+        }
+
+        // One row more than asked for says there is a next page.
+        var more = items.Count > limit;
+        if (more)
+        {
+            items.RemoveAt(items.Count - 1);
+        }
+
+        return new DeliveryPage(items, more ? items[^1].Id : null);
+    }
+
     public OrderDetails? FindOrder(string id)
     {
         using var connection = database.OpenConnection();

@@ -133,6 +133,7 @@ public sealed class DeliveryDispatcher(
 
         int? statusCode = null;
         string? excerpt = null;
+        TimeSpan? retryAfter = null;
         string outcome;
         string? error = null;
         try
@@ -140,6 +141,7 @@ public sealed class DeliveryDispatcher(
             var result = await sender.SendAsync(subscription, delivery, CancellationToken.None);
             statusCode = result.StatusCode;
             excerpt = result.ResponseExcerpt;
+            retryAfter = result.RetryAfter;
             outcome = result.IsSuccess ? AttemptOutcomes.Success : AttemptOutcomes.HttpError;
             error = result.IsSuccess ? null : $"HTTP {result.StatusCode}";
         }
@@ -163,6 +165,8 @@ public sealed class DeliveryDispatcher(
         diagnostics.AttemptCompleted(activity, outcome, statusCode, attemptNumber, duration);
         var finishedAt = timeProvider.GetUtcNow();
 
+        var settings = options.Value;
+        var gone = statusCode == (int)System.Net.HttpStatusCode.Gone;
         DeliveryStatus status;
         DateTimeOffset? nextAttemptAt = null;
         if (outcome == AttemptOutcomes.Success)
@@ -171,7 +175,7 @@ public sealed class DeliveryDispatcher(
             diagnostics.Delivered(finishedAt - DateTimeOffset.FromUnixTimeMilliseconds(delivery.EventCreatedAt));
             Log.Delivered(logger, delivery.EventId, delivery.Id, subscription.Id, attemptNumber, statusCode!.Value);
         }
-        else if ((nextAttemptAt = retrySchedule.NextAttemptAt(attemptNumber, finishedAt)) is { } next)
+        else if (!gone && (nextAttemptAt = NextAttemptAt(delivery, attemptNumber, finishedAt, retryAfter, settings)) is { } next)
         {
             status = DeliveryStatus.Failed;
             diagnostics.RetryScheduled();
@@ -186,7 +190,24 @@ public sealed class DeliveryDispatcher(
 
         return new AttemptRecord(
             delivery, attemptedAt.ToUnixTimeMilliseconds(), statusCode, duration.TotalMilliseconds, outcome, error, excerpt,
-            status, nextAttemptAt?.ToUnixTimeMilliseconds());
+            status, nextAttemptAt?.ToUnixTimeMilliseconds(), gone);
+    }
+
+    // The retry schedule (counted from the last operator re-queue), but never sooner than the receiver asked.
+    private DateTimeOffset? NextAttemptAt(ClaimedDelivery delivery, int attemptNumber, DateTimeOffset failedAt, TimeSpan? retryAfter, DeliveryOptions settings)
+    {
+        if (retrySchedule.NextAttemptAt(attemptNumber - delivery.RetryBase, failedAt) is not { } scheduled)
+        {
+            return null;
+        }
+
+        if (retryAfter is not { } asked)
+        {
+            return scheduled;
+        }
+
+        var clamped = asked < settings.MinRetryAfter ? settings.MinRetryAfter : asked > settings.MaxRetryAfter ? settings.MaxRetryAfter : asked;
+        return failedAt + clamped > scheduled ? failedAt + clamped : scheduled;
     }
 
     private async Task RecordAttemptsAsync()
@@ -201,7 +222,14 @@ public sealed class DeliveryDispatcher(
 
             try
             {
-                await queue.RecordAsync(batch, CancellationToken.None);
+                var settings = options.Value;
+                var disabled = await queue.RecordAsync(
+                    batch, settings.DisableAfter, settings.DisableAfterMinimumFailures, timeProvider.GetUtcNow(), CancellationToken.None);
+                foreach (var subscription in disabled)
+                {
+                    diagnostics.SubscriptionDisabled();
+                    Log.SubscriptionDisabled(logger, subscription.SubscriptionId, subscription.Reason);
+                }
 
                 // The recorded retries may be due before anything the dispatcher is waiting for.
                 signal.Notify();

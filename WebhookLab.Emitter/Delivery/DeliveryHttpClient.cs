@@ -18,8 +18,12 @@ public static class DeliveryHttpClient
                 // The resilience pipeline's timeout is the one that counts.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
             {
+                // Every connection checks the address it dials, unless private networks are allowed (a local lab).
+                ConnectCallback = services.GetRequiredService<DestinationGuard>().AllowsPrivateNetworks
+                    ? null
+                    : DestinationGuard.ConnectToPublicAddressAsync,
                 // A redirect is an answer, not a delivery: 3xx counts as a failed attempt.
                 AllowAutoRedirect = false,
                 UseCookies = false,

@@ -17,6 +17,7 @@ public sealed class EmitterDiagnostics
     private readonly Histogram<double> _deliveryLatency;
     private readonly Counter<long> _retriesScheduled;
     private readonly Counter<long> _deadDeliveries;
+    private readonly Counter<long> _subscriptionsDisabled;
 
     public EmitterDiagnostics(IMeterFactory meterFactory)
     {
@@ -27,6 +28,7 @@ public sealed class EmitterDiagnostics
         _deliveryLatency = meter.CreateHistogram<double>("webhooks.delivery.latency", "s", "From the event's creation to its successful delivery, across retries.");
         _retriesScheduled = meter.CreateCounter<long>("webhooks.delivery.retries_scheduled", "{delivery}", "Failed attempts that scheduled another one.");
         _deadDeliveries = meter.CreateCounter<long>("webhooks.deliveries.dead", "{delivery}", "Deliveries whose every attempt failed.");
+        _subscriptionsDisabled = meter.CreateCounter<long>("webhooks.subscriptions.disabled", "{subscription}", "Subscriptions disabled automatically (410 Gone, or failing for too long).");
     }
 
     public void EventPublished(string eventType) =>
@@ -84,6 +86,8 @@ public sealed class EmitterDiagnostics
     public void RetryScheduled() => _retriesScheduled.Add(1);
 
     public void DeliveryDead() => _deadDeliveries.Add(1);
+
+    public void SubscriptionDisabled() => _subscriptionsDisabled.Add(1);
 
     // A bounded set of values keeps the metric's cardinality low.
     private static string AttemptBucket(int attemptNumber) => attemptNumber switch

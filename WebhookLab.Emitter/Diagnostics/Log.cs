@@ -25,4 +25,7 @@ public static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Subscription {SubscriptionId} seeded for {Url}")]
     public static partial void SubscriptionSeeded(ILogger logger, string subscriptionId, string url);
+
+    [LoggerMessage(8, LogLevel.Warning, "Subscription {SubscriptionId} disabled: {Reason} Its deliveries are paused until it is enabled again.")]
+    public static partial void SubscriptionDisabled(ILogger logger, string subscriptionId, string reason);
 }

@@ -5,7 +5,8 @@ namespace WebhookLab.Emitter.Model;
 public sealed record CreateSubscriptionRequest(string? Url, List<string>? EventTypes, string? Secret, string? Description);
 
 public sealed record SubscriptionResponse(
-    string Id, string Url, IReadOnlyList<string> EventTypes, string Secret, bool Enabled, DateTime CreatedAt, string? Description)
+    string Id, string Url, IReadOnlyList<string> EventTypes, string Secret, bool Enabled, DateTime CreatedAt, string? Description,
+    string? DisabledReason)
 {
     // The secret is shown in full only to whoever created it; listings show a masked form.
     public static SubscriptionResponse From(Subscription subscription, bool revealSecret) => new(
@@ -15,7 +16,8 @@ public sealed record SubscriptionResponse(
         revealSecret ? subscription.Secret.Reveal() : subscription.Secret.Masked,
         subscription.Enabled,
         Timestamps.FromUnixMilliseconds(subscription.CreatedAt),
-        subscription.Description);
+        subscription.Description,
+        subscription.DisabledReason);
 }
 
 public sealed record PublishEventRequest(string? Type, JsonElement? Data, string? IdempotencyKey);
@@ -33,3 +35,24 @@ public sealed record CreateOrderRequest(string? Customer, decimal? Amount);
 public sealed record CreatedOrder(string Id, string EventId);
 
 public sealed record OrderDetails(string Id, string Customer, decimal Amount, DateTime CreatedAt, string EventId);
+
+public sealed record DeliverySummary(
+    string Id,
+    string EventId,
+    string EventType,
+    string SubscriptionId,
+    string Status,
+    int Attempts,
+    int? LastStatusCode,
+    DateTime CreatedAt,
+    DateTime? NextAttemptAt,
+    bool Paused,
+    DateTime? CompletedAt);
+
+public sealed record DeliveryPage(IReadOnlyList<DeliverySummary> Items, string? NextCursor);
+
+public sealed record RequeuedDelivery(string Id, string Status);
+
+public sealed record RecoveredDeliveries(int Requeued);
+
+public sealed record RotatedSecret(string Secret, DateTime PreviousSecretExpiresAt);

@@ -11,6 +11,13 @@ public sealed class EmitterOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
+    // When set, every /api call needs it in the X-Api-Key header.
+    public string? ApiKey { get; set; }
+
+    // Subscription URLs may reach loopback, private and link-local addresses only when this is on (the AppHost and
+    // tests turn it on: everything there is local). Checked on the resolved address at connect time.
+    public bool AllowPrivateNetworks { get; set; }
+
     // Subscriptions the emitter makes sure exist at start (the AppHost seeds one to the receiver).
     public List<SeedSubscription> Seed { get; set; } = [];
 }
@@ -71,6 +78,21 @@ public sealed class DeliveryOptions
     public int CircuitBreakerMinimumThroughput { get; set; } = 20;
 
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    // A subscription failing without a single success for this long, and for at least DisableAfterMinimumFailures
+    // attempts, is disabled (its deliveries pause until it is enabled again).
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
+
+    [Range(1, 1_000_000)]
+    public int DisableAfterMinimumFailures { get; set; } = 10;
+
+    // After a secret rotation the old secret keeps signing, beside the new one, for this long.
+    public TimeSpan SecretRotationGrace { get; set; } = TimeSpan.FromHours(24);
+
+    // A Retry-After on 429 or 503 is honoured within these bounds.
+    public TimeSpan MinRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
 
     // How much of a receiver's answer is kept with each attempt.
     [Range(0, 64 * 1024)]

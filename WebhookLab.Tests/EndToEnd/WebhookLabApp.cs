@@ -11,6 +11,8 @@ namespace WebhookLab.Tests.EndToEnd;
 public sealed class WebhookLabApp : IAsyncLifetime
 {
     public const string SigningSecret = "whsec_dGVzdC1zaWduaW5nLXNlY3JldC1vZi13ZWJob29rbGFiISE=";
+    public const string EmitterApiKey = "e2e-emitter-api-key-0123456789abcdef";
+    public const string ReceiverApiKey = "e2e-receiver-api-key-0123456789abcdef";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -29,6 +31,8 @@ public sealed class WebhookLabApp : IAsyncLifetime
         [
             $"--WebhookLab:DataDirectory={_dataDirectory}",
             $"--Parameters:signingsecret={SigningSecret}",
+            $"--Parameters:emitterapikey={EmitterApiKey}",
+            $"--Parameters:receiverapikey={ReceiverApiKey}",
             // A stopped service's proxy hangs a request until the client gives up: keep attempts short.
             "--Emitter:Delivery:AttemptTimeout=00:00:02",
             "--Emitter:Delivery:LeaseDuration=00:00:08",
@@ -49,8 +53,8 @@ public sealed class WebhookLabApp : IAsyncLifetime
         await WaitUntilHealthyAsync("receiver", cancellation.Token);
         await WaitUntilHealthyAsync("emitter", cancellation.Token);
 
-        Emitter = NewClient("emitter");
-        Receiver = NewClient("receiver");
+        Emitter = NewClient("emitter", EmitterApiKey);
+        Receiver = NewClient("receiver", ReceiverApiKey);
     }
 
     public async Task WaitUntilHealthyAsync(string resource, CancellationToken cancellationToken = default)
@@ -76,10 +80,16 @@ public sealed class WebhookLabApp : IAsyncLifetime
         await WaitUntilHealthyAsync(resource, timeout.Token);
     }
 
-    private HttpClient NewClient(string resource)
+    // A client of a service's API, with its management API key.
+    public HttpClient NewClient(string resource, string? apiKey)
     {
         var client = App.CreateHttpClient(resource);
         client.Timeout = TimeSpan.FromSeconds(30);
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
         return client;
     }
 

@@ -23,7 +23,7 @@ internal sealed class EmitterStore : IAsyncDisposable
         });
         Subscriptions = new SubscriptionStore(Database);
         Outbox = new Outbox(Database, Subscriptions, Signal, new EmitterDiagnostics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), Time);
-        Queue = new DeliveryQueue(Database);
+        Queue = new DeliveryQueue(Database, Subscriptions);
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
