@@ -34,6 +34,8 @@ public static class EmitterServices
         services.AddSingleton<Outbox>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<EventQueries>();
+        services.AddSingleton<StatsQueries>();
+        services.AddSingleton<QueueMetrics>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<WebhookSender>();

@@ -6,6 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddWebhookEmitter();
+builder.AddApiDocumentation("WebhookLab Emitter",
+    "Publishes events and delivers them as Standard Webhooks to every matching subscription, at least once, through a durable queue.");
 
 var app = builder.Build();
 
@@ -18,6 +20,8 @@ app.MapSubscriptionsApi().RequireApiKey(apiKey);
 app.MapEventsApi().RequireApiKey(apiKey);
 app.MapOrdersApi().RequireApiKey(apiKey);
 app.MapDeliveriesApi().RequireApiKey(apiKey);
+app.MapStatsApi().RequireApiKey(apiKey);
+app.MapApiDocumentation();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -9,13 +9,22 @@ namespace WebhookLab.Emitter.Apis;
 
 public static class EventsApi
 {
+    public const int MaxBatchSize = 1000;
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/events").WithTags("Events");
-        group.MapPost("/", PublishAsync);
-        group.MapGet("/{id}", Get);
+        group.MapPost("/", PublishAsync)
+            .WithSummary("Publish an event")
+            .WithDescription("Stores the event and one delivery per matching subscription in one transaction, then answers 202; delivery follows.")
+            .Accepts<PublishEventRequest>("application/json");
+        group.MapPost("/batch", PublishBatchAsync)
+            .WithSummary("Publish up to 1,000 events at once")
+            .WithDescription("All events of the batch, each with its own optional idempotency key, commit together or not at all.")
+            .Accepts<PublishBatchRequest>("application/json");
+        group.MapGet("/{id}", Get)
+            .WithSummary("An event with its deliveries and every attempt");
         return group;
     }
 
@@ -31,46 +40,51 @@ public static class EventsApi
 
         using (document)
         {
-            var root = document!.RootElement;
             var errors = new Dictionary<string, string[]>();
-
-            string? type = null;
-            if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
-            {
-                errors["type"] = ["A string 'type' is required."];
-            }
-            else if (Validation.EventTypeError(type = typeElement.GetString()) is { } typeError)
-            {
-                errors["type"] = [typeError];
-            }
-
-            if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
-            {
-                errors["data"] = ["'data' must be a JSON object."];
-            }
-
             var headerKey = request.Headers[IdempotencyKeyHeader].ToString();
-            string? bodyKey = null;
-            if (root.TryGetProperty("idempotencyKey", out var keyElement) && keyElement.ValueKind != JsonValueKind.Null)
+            var item = ReadEvent(document!.RootElement, headerKey.Length > 0 ? headerKey : null, "", errors);
+            if (errors.Count > 0)
             {
-                if (keyElement.ValueKind != JsonValueKind.String)
-                {
-                    errors["idempotencyKey"] = ["'idempotencyKey' must be a string."];
-                }
-                else
-                {
-                    bodyKey = keyElement.GetString();
-                }
+                return TypedResults.ValidationProblem(errors);
             }
 
-            var idempotencyKey = string.IsNullOrEmpty(bodyKey) ? (headerKey.Length > 0 ? headerKey : null) : bodyKey;
-            if (!string.IsNullOrEmpty(bodyKey) && headerKey.Length > 0 && bodyKey != headerKey)
+            var published = await outbox.PublishAsync(item!.Type, item.Data, item.IdempotencyKey, cancellationToken);
+            return TypedResults.Accepted($"/api/events/{published.Id}", published);
+        }
+    }
+
+    private static async Task<Results<Accepted<PublishedBatch>, ValidationProblem, ProblemHttpResult>> PublishBatchAsync(
+        HttpRequest request, Outbox outbox, IOptions<EmitterOptions> options, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await JsonRequest.ReadObjectAsync(request, options.Value.MaxBatchBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (!document!.RootElement.TryGetProperty("events", out var eventsElement) || eventsElement.ValueKind != JsonValueKind.Array
+                || eventsElement.GetArrayLength() is 0 or > MaxBatchSize)
             {
-                errors["idempotencyKey"] = ["The Idempotency-Key header and 'idempotencyKey' differ."];
+                errors["events"] = [$"'events' must be an array of 1 to {MaxBatchSize} events."];
+                return TypedResults.ValidationProblem(errors);
             }
-            else if (idempotencyKey is { Length: > Validation.MaxIdempotencyKeyLength } || idempotencyKey?.Any(char.IsControl) == true)
+
+            var events = new List<NewEvent>(eventsElement.GetArrayLength());
+            var index = 0;
+            foreach (var element in eventsElement.EnumerateArray())
             {
-                errors["idempotencyKey"] = [$"An idempotency key is at most {Validation.MaxIdempotencyKeyLength} printable characters."];
+                var prefix = $"events[{index++}].";
+                if (element.ValueKind != JsonValueKind.Object)
+                {
+                    errors[prefix.TrimEnd('.')] = ["Each event is a JSON object."];
+                }
+                else if (ReadEvent(element, null, prefix, errors) is { } item)
+                {
+                    events.Add(item);
+                }
             }
 
             if (errors.Count > 0)
@@ -78,9 +92,54 @@ public static class EventsApi
                 return TypedResults.ValidationProblem(errors);
             }
 
-            var published = await outbox.PublishAsync(type!, data, idempotencyKey, cancellationToken);
-            return TypedResults.Accepted($"/api/events/{published.Id}", published);
+            var published = await outbox.PublishBatchAsync(events, cancellationToken);
+            return TypedResults.Accepted((string?)null, new PublishedBatch(published));
         }
+    }
+
+    // One event's fields, or null with the reasons added to errors under the given prefix.
+    private static NewEvent? ReadEvent(JsonElement root, string? headerKey, string prefix, Dictionary<string, string[]> errors)
+    {
+        var before = errors.Count;
+        string? type = null;
+        if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        {
+            errors[prefix + "type"] = ["A string 'type' is required."];
+        }
+        else if (Validation.EventTypeError(type = typeElement.GetString()) is { } typeError)
+        {
+            errors[prefix + "type"] = [typeError];
+        }
+
+        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            errors[prefix + "data"] = ["'data' must be a JSON object."];
+        }
+
+        string? bodyKey = null;
+        if (root.TryGetProperty("idempotencyKey", out var keyElement) && keyElement.ValueKind != JsonValueKind.Null)
+        {
+            if (keyElement.ValueKind != JsonValueKind.String)
+            {
+                errors[prefix + "idempotencyKey"] = ["'idempotencyKey' must be a string."];
+            }
+            else
+            {
+                bodyKey = keyElement.GetString();
+            }
+        }
+
+        var idempotencyKey = string.IsNullOrEmpty(bodyKey) ? headerKey : bodyKey;
+        if (!string.IsNullOrEmpty(bodyKey) && headerKey is not null && bodyKey != headerKey)
+        {
+            errors[prefix + "idempotencyKey"] = ["The Idempotency-Key header and 'idempotencyKey' differ."];
+        }
+        else if (idempotencyKey is { Length: > Validation.MaxIdempotencyKeyLength } || idempotencyKey?.Any(char.IsControl) == true)
+        {
+            errors[prefix + "idempotencyKey"] = [$"An idempotency key is at most {Validation.MaxIdempotencyKeyLength} printable characters."];
+        }
+
+        return errors.Count == before ? new NewEvent(type!, data, idempotencyKey) : null;
     }
 
     private static Results<Ok<EventDetails>, ProblemHttpResult> Get(string id, EventQueries queries) =>

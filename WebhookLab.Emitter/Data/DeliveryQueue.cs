@@ -24,7 +24,8 @@ public sealed record AttemptRecord(
     string? ResponseExcerpt,
     DeliveryStatus NewStatus,
     long? NextAttemptAt,
-    bool Gone = false);
+    bool Gone = false,
+    string? TraceId = null);
 
 public enum RequeueResult
 {
@@ -101,8 +102,8 @@ public sealed class DeliveryQueue(SqliteDatabase database, SubscriptionStore sub
 
                 // A delivery deleted with its subscription while in flight has nothing left to record.
                 var attempt = context.Command("""
-                    INSERT INTO delivery_attempts (delivery_id, attempt_number, attempted_at, status_code, duration_ms, outcome, error, response_excerpt)
-                    SELECT $delivery, $number, $at, $code, $duration, $outcome, $error, $excerpt
+                    INSERT INTO delivery_attempts (delivery_id, attempt_number, attempted_at, status_code, duration_ms, outcome, error, response_excerpt, trace_id)
+                    SELECT $delivery, $number, $at, $code, $duration, $outcome, $error, $excerpt, $trace
                     WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = $delivery);
                     """);
                 attempt.Parameters.AddWithValue("$delivery", record.Delivery.Id);
@@ -113,6 +114,7 @@ public sealed class DeliveryQueue(SqliteDatabase database, SubscriptionStore sub
                 attempt.Parameters.AddWithValue("$outcome", record.Outcome);
                 attempt.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
                 attempt.Parameters.AddWithValue("$excerpt", (object?)record.ResponseExcerpt ?? DBNull.Value);
+                attempt.Parameters.AddWithValue("$trace", (object?)record.TraceId ?? DBNull.Value);
                 attempt.ExecuteNonQuery();
 
                 var update = context.Command("""

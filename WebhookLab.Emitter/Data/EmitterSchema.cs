@@ -62,7 +62,9 @@ public static class EmitterSchema
             duration_ms REAL NOT NULL,
             outcome TEXT NOT NULL,
             error TEXT,
-            response_excerpt TEXT
+            response_excerpt TEXT,
+            -- The trace the attempt ran in: the receiver continues it from the traceparent header.
+            trace_id TEXT
         );
 
         CREATE INDEX IF NOT EXISTS ix_attempts_delivery ON delivery_attempts(delivery_id);

@@ -32,7 +32,7 @@ public sealed class EventQueries(SqliteDatabase database)
 
         using var deliveryCommand = connection.CreateCommand();
         deliveryCommand.CommandText = """
-            SELECT d.id, d.subscription_id, d.status, a.attempted_at, a.status_code, a.duration_ms, a.error
+            SELECT d.id, d.subscription_id, d.status, a.attempted_at, a.status_code, a.duration_ms, a.error, a.trace_id
             FROM deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
             WHERE d.event_id = $id
             ORDER BY d.id, a.attempt_number;
@@ -55,7 +55,8 @@ public sealed class EventQueries(SqliteDatabase database)
                         Timestamps.FromUnixMilliseconds(reader.GetInt64(3)),
                         reader.IsDBNull(4) ? null : reader.GetInt32(4),
                         Math.Round(reader.GetDouble(5), 3),
-                        reader.IsDBNull(6) ? null : reader.GetString(6)));
+                        reader.IsDBNull(6) ? null : reader.GetString(6),
+                        reader.IsDBNull(7) ? null : reader.GetString(7)));
                 }
             }
         }

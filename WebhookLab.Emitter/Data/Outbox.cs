@@ -19,6 +19,7 @@ public sealed class Outbox(
 {
     public async Task<PublishedEvent> PublishAsync(string type, JsonElement data, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        using var activity = StartOutboxWrite(1);
         var traceParent = Activity.Current?.Id;
         var appended = await database.Writer.WriteAsync(
             context => Append(context, type, data, idempotencyKey, traceParent), cancellationToken);
@@ -26,8 +27,40 @@ public sealed class Outbox(
         return appended.Event;
     }
 
+    // Many events in one write: they commit together, or none does.
+    public async Task<IReadOnlyList<PublishedEvent>> PublishBatchAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        using var activity = StartOutboxWrite(events.Count);
+        var traceParent = Activity.Current?.Id;
+        var appended = await database.Writer.WriteAsync(context =>
+        {
+            var results = new List<AppendedEvent>(events.Count);
+            foreach (var item in events)
+            {
+                results.Add(Append(context, item.Type, item.Data, item.IdempotencyKey, traceParent));
+            }
+
+            return results;
+        }, cancellationToken);
+
+        foreach (var item in appended)
+        {
+            Announce(item);
+        }
+
+        return appended.Select(a => a.Event).ToList();
+    }
+
+    private static Activity? StartOutboxWrite(int events)
+    {
+        var activity = EmitterDiagnostics.ActivitySource.StartActivity("outbox write");
+        activity?.SetTag("webhook.events", events);
+        return activity;
+    }
+
     public async Task<CreatedOrder> CreateOrderAsync(string customer, decimal amount, CancellationToken cancellationToken)
     {
+        using var activity = StartOutboxWrite(1);
         var traceParent = Activity.Current?.Id;
         var (order, appended) = await database.Writer.WriteAsync(context =>
         {
@@ -133,3 +166,5 @@ public sealed class Outbox(
 }
 
 public sealed record AppendedEvent(PublishedEvent Event, bool IsNew);
+
+public sealed record NewEvent(string Type, JsonElement Data, string? IdempotencyKey);

@@ -19,6 +19,7 @@ public sealed class DeliveryDispatcher(
     RetrySchedule retrySchedule,
     DeliverySignal signal,
     EmitterDiagnostics diagnostics,
+    QueueMetrics queueMetrics,
     IOptions<DeliveryOptions> options,
     TimeProvider timeProvider,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
@@ -30,6 +31,9 @@ public sealed class DeliveryDispatcher(
     private readonly Channel<AttemptRecord> _records = Channel.CreateUnbounded<AttemptRecord>(new UnboundedChannelOptions { SingleReader = true });
 
     public int InFlight => _inFlight.Count;
+
+    // The backlog as the queue gauges see it, for the health check.
+    public (long Pending, double OldestAgeSeconds) Backlog => queueMetrics.Read();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -190,7 +194,7 @@ public sealed class DeliveryDispatcher(
 
         return new AttemptRecord(
             delivery, attemptedAt.ToUnixTimeMilliseconds(), statusCode, duration.TotalMilliseconds, outcome, error, excerpt,
-            status, nextAttemptAt?.ToUnixTimeMilliseconds(), gone);
+            status, nextAttemptAt?.ToUnixTimeMilliseconds(), gone, activity?.TraceId.ToHexString());
     }
 
     // The retry schedule (counted from the last operator re-queue), but never sooner than the receiver asked.

@@ -28,7 +28,7 @@ public sealed record EventDetails(string Id, string Type, DateTime CreatedAt, Js
 
 public sealed record DeliveryDetails(string Id, string SubscriptionId, string Status, IReadOnlyList<AttemptDetails> Attempts);
 
-public sealed record AttemptDetails(DateTime AttemptedAt, int? StatusCode, double DurationMs, string? Error);
+public sealed record AttemptDetails(DateTime AttemptedAt, int? StatusCode, double DurationMs, string? Error, string? TraceId);
 
 public sealed record CreateOrderRequest(string? Customer, decimal? Amount);
 
@@ -56,3 +56,22 @@ public sealed record RequeuedDelivery(string Id, string Status);
 public sealed record RecoveredDeliveries(int Requeued);
 
 public sealed record RotatedSecret(string Secret, DateTime PreviousSecretExpiresAt);
+
+public sealed record PublishBatchRequest(List<PublishEventRequest> Events);
+
+public sealed record PublishedBatch(IReadOnlyList<PublishedEvent> Events);
+
+public sealed record LatencyPercentiles(double? P50, double? P95, double? P99);
+
+public sealed record SubscriptionStats(
+    string SubscriptionId,
+    long Delivered,
+    long Failed,
+    long Dead,
+    long Pending,
+    long Attempts,
+    long SuccessfulAttempts,
+    double? SuccessRate,
+    LatencyPercentiles LatencyMs);
+
+public sealed record DeliveryStats(DateTime Since, IReadOnlyList<SubscriptionStats> Subscriptions);

@@ -11,6 +11,10 @@ public sealed class EmitterOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
+    // The largest POST /api/events/batch body (16 MiB).
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxBatchBytes { get; set; } = 16 * 1024 * 1024;
+
     // When set, every /api call needs it in the X-Api-Key header.
     public string? ApiKey { get; set; }
 

@@ -9,7 +9,7 @@ public sealed record Published(string Id, string Type, int Deliveries);
 
 public sealed record CreatedSubscription(string Id, string Url, string[] EventTypes, string Secret, bool Enabled, DateTime CreatedAt);
 
-public sealed record Attempt(DateTime AttemptedAt, int? StatusCode, double DurationMs, string? Error);
+public sealed record Attempt(DateTime AttemptedAt, int? StatusCode, double DurationMs, string? Error, string? TraceId);
 
 public sealed record DeliveryView(string Id, string SubscriptionId, string Status, Attempt[] Attempts);
 
