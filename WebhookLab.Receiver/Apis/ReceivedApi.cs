@@ -10,13 +10,14 @@ public static class ReceivedApi
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
+    // Mapped inside the /api group (see ManagementApis), which requires the API key.
     public static RouteGroupBuilder MapReceivedApi(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api");
-        api.MapGet("/received", ListReceived);
-        api.MapGet("/received/{webhookId}", GetReceived);
-        api.MapGet("/orders", ListOrders);
-        return api;
+        var received = routes.MapGroup("");
+        received.MapGet("/received", ListReceived);
+        received.MapGet("/received/{webhookId}", GetReceived);
+        received.MapGet("/orders", ListOrders);
+        return received;
     }
 
     public static Results<Ok<IReadOnlyList<ReceivedWebhook>>, ValidationProblem> ListReceived(WebhookInbox inbox, string? limit)
@@ -63,7 +64,8 @@ public static class ReceivedApi
 }
 
 // Times are UTC DateTime so they serialize with a trailing Z; data is the JSON the sender sent, not a string.
-public sealed record ReceivedWebhook(string WebhookId, string Type, DateTime ReceivedAt, JsonElement? Data, long ReceiveCount, DateTime? ProcessedAt)
+// TraceId is the trace the webhook arrived in: the one the emitter's traceparent header carried.
+public sealed record ReceivedWebhook(string WebhookId, string Type, DateTime ReceivedAt, JsonElement? Data, long ReceiveCount, DateTime? ProcessedAt, string? TraceId)
 {
     public static ReceivedWebhook From(InboxEntry entry) => new(
         entry.WebhookId,
@@ -71,7 +73,8 @@ public sealed record ReceivedWebhook(string WebhookId, string Type, DateTime Rec
         UnixTime.ToUtc(entry.ReceivedAt),
         entry.Payload is null ? null : JsonElement.Parse(entry.Payload),
         entry.ReceiveCount,
-        entry.ProcessedAt is { } processedAt ? UnixTime.ToUtc(processedAt) : null);
+        entry.ProcessedAt is { } processedAt ? UnixTime.ToUtc(processedAt) : null,
+        entry.Traceparent is { Length: 55 } traceparent ? traceparent[3..35] : null);
 }
 
 public sealed record Order(string OrderId, string? Customer, decimal Amount, string WebhookId, DateTime ProcessedAt)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using WebhookLab.Receiver.Chaos;
 using WebhookLab.Receiver.Data;
 using WebhookLab.Receiver.Diagnostics;
 using WebhookLab.Receiver.Options;
@@ -13,16 +14,23 @@ namespace WebhookLab.Receiver.Apis;
 
 public static class WebhooksApi
 {
+    public const int MaxWebhookIdLength = 255;
+
     private static readonly JsonDocumentOptions EnvelopeOptions = new() { AllowDuplicateProperties = false };
 
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder routes)
     {
         var webhooks = routes.MapGroup("/webhooks");
+        // Chaos comes first, before the body is read: a receiver that is down or slow is so whatever is sent to it.
+        webhooks.AddEndpointFilter(async (context, next) =>
+            await context.HttpContext.RequestServices.GetRequiredService<FaultInjector>().InjectAsync(context.HttpContext)
+            ?? await next(context));
         webhooks.MapPost("", ReceiveAsync);
         return webhooks;
     }
 
-    // Checks in order: size (413), signature over the raw bytes (401), body shape (400); then stores, and only then acknowledges.
+    // Checks in order: size (413), headers and signature over the raw bytes (401), body shape (400); then stores, and only
+    // then acknowledges. A rejected request changes nothing: it is counted in memory, never written.
     public static async Task<Results<NoContent, ProblemHttpResult>> ReceiveAsync(
         HttpRequest request,
         [AsParameters] WebhookReceiveServices services,
@@ -33,13 +41,17 @@ public static class WebhooksApi
         var timestamp = (string?)request.Headers[WebhookHeaders.Timestamp];
         // Signatures sent as several header lines count as one space-separated list.
         var signatures = string.Join(' ', request.Headers[WebhookHeaders.Signature].ToArray());
+        // Checked now, rejected after the size check: only a well-formed id is ever logged, as a hostile one could forge
+        // log lines or flood them.
+        var idIsWellFormed = webhookId is null || IsWellFormedWebhookId(webhookId);
+        var loggableId = idIsWellFormed ? webhookId : null;
 
         // Lifted before the Content-Length check too: the server then drains the unread body for a moment instead of
         // resetting the connection, so a client that sends its whole body before reading still sees the 413.
         RequestBody.LiftServerLimit(request.HttpContext);
         if (request.ContentLength > maxBodyBytes)
         {
-            return TooLarge(services, webhookId, maxBodyBytes);
+            return TooLarge(services, loggableId, maxBodyBytes);
         }
 
         InboundWebhook webhook;
@@ -47,7 +59,12 @@ public static class WebhooksApi
         {
             if (body is null)
             {
-                return TooLarge(services, webhookId, maxBodyBytes);
+                return TooLarge(services, loggableId, maxBodyBytes);
+            }
+
+            if (!idIsWellFormed)
+            {
+                return MalformedWebhookId(services, webhookId!);
             }
 
             var check = services.Verifier.Verify(webhookId, timestamp, signatures, body.Span);
@@ -59,6 +76,7 @@ public static class WebhooksApi
             if (!TryReadEnvelope(body.Memory, out var type, out var data))
             {
                 services.Diagnostics.WebhookReceived(WebhookOutcome.Malformed, webhookId);
+                services.Rejections.Count(WebhookOutcome.Malformed);
                 services.Logger.WebhookMalformed(webhookId!);
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status400BadRequest,
@@ -90,6 +108,10 @@ public static class WebhooksApi
 
         return TypedResults.NoContent();
     }
+
+    // 1 to 255 printable ASCII characters (0x21 to 0x7E): no spaces, control characters, line separators or other Unicode.
+    public static bool IsWellFormedWebhookId(string webhookId) =>
+        webhookId.Length <= MaxWebhookIdLength && !webhookId.AsSpan().ContainsAnyExceptInRange('\x21', '\x7E');
 
     // The body's "type" and its "data" as raw JSON text (null when absent).
     private static bool TryReadEnvelope(ReadOnlyMemory<byte> body, out string type, out string? data)
@@ -127,6 +149,7 @@ public static class WebhooksApi
     private static ProblemHttpResult TooLarge(WebhookReceiveServices services, string? webhookId, int maxBodyBytes)
     {
         services.Diagnostics.WebhookReceived(WebhookOutcome.TooLarge);
+        services.Rejections.Count(WebhookOutcome.TooLarge);
         services.Logger.WebhookTooLarge(webhookId, maxBodyBytes);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status413PayloadTooLarge,
@@ -134,9 +157,22 @@ public static class WebhooksApi
             detail: $"The body exceeds {maxBodyBytes} bytes.");
     }
 
+    private static ProblemHttpResult MalformedWebhookId(WebhookReceiveServices services, string webhookId)
+    {
+        services.Diagnostics.WebhookReceived(WebhookOutcome.InvalidSignature);
+        services.Rejections.Count(WebhookOutcome.InvalidSignature);
+        services.Logger.WebhookIdMalformed(webhookId.Length);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Invalid webhook header",
+            detail: $"{WebhookHeaders.Id} must be 1 to {MaxWebhookIdLength} printable ASCII characters (0x21 to 0x7E).");
+    }
+
     private static ProblemHttpResult Unauthenticated(WebhookReceiveServices services, string? webhookId, SignatureCheck check)
     {
-        services.Diagnostics.WebhookReceived(check == SignatureCheck.Expired ? WebhookOutcome.Expired : WebhookOutcome.InvalidSignature);
+        var outcome = check == SignatureCheck.Expired ? WebhookOutcome.Expired : WebhookOutcome.InvalidSignature;
+        services.Diagnostics.WebhookReceived(outcome);
+        services.Rejections.Count(outcome);
         services.Logger.WebhookUnauthenticated(webhookId, check);
         var detail = check switch
         {
@@ -158,5 +194,6 @@ public sealed record WebhookReceiveServices(
     WebhookInbox Inbox,
     InboxSignal Signal,
     ReceiverDiagnostics Diagnostics,
+    RejectionCounts Rejections,
     IOptions<ReceiverOptions> Options,
     ILogger<WebhookReceiveServices> Logger);

@@ -7,7 +7,10 @@ namespace WebhookLab.Receiver.Data;
 public sealed record InboundWebhook(string WebhookId, string Type, string? Payload, long WebhookTimestamp, string? Traceparent);
 
 // A stored webhook as the read API shows it.
-public sealed record InboxEntry(string WebhookId, string Type, string? Payload, long ReceivedAt, long ReceiveCount, long? ProcessedAt);
+public sealed record InboxEntry(string WebhookId, string Type, string? Payload, long ReceivedAt, long ReceiveCount, long? ProcessedAt, string? Traceparent);
+
+// The inbox in figures: rows, repeated deliveries of a stored id, and rows processed.
+public sealed record InboxCounts(long Accepted, long Duplicates, long Processed);
 
 // A stored webhook waiting for the processor.
 public sealed record PendingWebhook(long Id, string WebhookId, string Type, string? Payload, string? Traceparent);
@@ -25,7 +28,7 @@ public sealed class WebhookInbox(SqliteDatabase database, TimeProvider timeProvi
 
     private const string MarkProcessedSql = "UPDATE inbox SET processed_at = $processed_at WHERE id = $id AND processed_at IS NULL;";
 
-    private const string SelectEntry = "SELECT webhook_id, type, payload, received_at, receive_count, processed_at FROM inbox";
+    private const string SelectEntry = "SELECT webhook_id, type, payload, received_at, receive_count, processed_at, traceparent FROM inbox";
 
     // Returns how many times this webhook-id has been received, this delivery included, once it is committed.
     public Task<long> ReceiveAsync(InboundWebhook webhook, CancellationToken cancellationToken) =>
@@ -117,11 +120,23 @@ public sealed class WebhookInbox(SqliteDatabase database, TimeProvider timeProvi
         return reader.Read() ? ReadEntry(reader) : null;
     }
 
+    public InboxCounts Count()
+    {
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(receive_count - 1), 0), COUNT(processed_at) FROM inbox;";
+
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new InboxCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
     private static InboxEntry ReadEntry(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.IsDBNull(2) ? null : reader.GetString(2),
         reader.GetInt64(3),
         reader.GetInt64(4),
-        reader.IsDBNull(5) ? null : reader.GetInt64(5));
+        reader.IsDBNull(5) ? null : reader.GetInt64(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6));
 }

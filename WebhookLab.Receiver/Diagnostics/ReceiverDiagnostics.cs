@@ -11,8 +11,10 @@ public sealed class ReceiverDiagnostics : IDisposable
     public const string WebhookIdTag = "webhook.id";
     public const string EventTypeTag = "webhook.event_type";
     public const string OutcomeTag = "webhook.outcome";
+    public const string ChaosTag = "webhook.chaos";
 
     private readonly Counter<long> _received;
+    private readonly Counter<long> _faultsInjected;
     private readonly Histogram<double> _processingDuration;
 
     public ReceiverDiagnostics(IMeterFactory meterFactory)
@@ -27,6 +29,10 @@ public sealed class ReceiverDiagnostics : IDisposable
             unit: "s",
             description: "Time to process one stored webhook, from the start of its processing to the commit of its effects.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _faultsInjected = meter.CreateCounter<long>(
+            "webhooks.chaos.injected",
+            unit: "{fault}",
+            description: "Webhook requests failed on purpose by the chaos settings, by fault.");
     }
 
     public ActivitySource ActivitySource { get; } = new(Name);
@@ -64,6 +70,12 @@ public sealed class ReceiverDiagnostics : IDisposable
     public void WebhookProcessed(string eventType, TimeSpan duration) =>
         _processingDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(EventTypeTag, eventType));
 
+    public void FaultInjected(string fault)
+    {
+        _faultsInjected.Add(1, new KeyValuePair<string, object?>(ChaosTag, fault));
+        Activity.Current?.SetTag(ChaosTag, fault);
+    }
+
     public void Dispose() => ActivitySource.Dispose();
 }
 
@@ -76,4 +88,11 @@ public static class WebhookOutcome
     public const string Expired = "expired";
     public const string Malformed = "malformed";
     public const string TooLarge = "too_large";
+}
+
+// Values of the webhook.chaos tag.
+public static class ChaosFault
+{
+    public const string Down = "down";
+    public const string Failure = "failure";
 }

@@ -20,6 +20,10 @@ internal static partial class ReceiverLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Webhook {WebhookId} rejected: the body exceeds {MaxBodyBytes} bytes")]
     public static partial void WebhookTooLarge(this ILogger logger, string? webhookId, int maxBodyBytes);
 
+    // The id itself is left out: it broke the limits that make it safe to write into a log line.
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Webhook rejected: its webhook-id ({Length} characters) is not 1 to 255 printable ASCII characters")]
+    public static partial void WebhookIdMalformed(this ILogger logger, int length);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Webhook {WebhookId} of type {EventType} processed in {ElapsedMilliseconds} ms")]
     public static partial void WebhookProcessed(this ILogger logger, string webhookId, string eventType, double elapsedMilliseconds);
 
@@ -31,4 +35,16 @@ internal static partial class ReceiverLog
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Reading the inbox failed; retrying in {RetryDelay}")]
     public static partial void InboxReadFailed(this ILogger logger, TimeSpan retryDelay, Exception exception);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Chaos is on from configuration: failure rate {FailureRate}, latency {LatencyMs} ms, status {StatusCode}, down {Down}, Retry-After {RetryAfterSeconds}")]
+    public static partial void ChaosConfigured(this ILogger logger, double failureRate, int latencyMs, int statusCode, bool down, string retryAfterSeconds);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Chaos settings changed: failure rate {FailureRate}, latency {LatencyMs} ms, status {StatusCode}, down {Down}, Retry-After {RetryAfterSeconds}")]
+    public static partial void ChaosChanged(this ILogger logger, double failureRate, int latencyMs, int statusCode, bool down, string retryAfterSeconds);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Debug, Message = "Chaos: webhook request failed on purpose ({Fault})")]
+    public static partial void FaultInjected(this ILogger logger, string fault);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Receiver:ApiKey is not set: the /api endpoints answer anyone who can reach the receiver")]
+    public static partial void ManagementApiOpen(this ILogger logger);
 }

@@ -15,4 +15,7 @@ public sealed class ReceiverOptions
 
     [Range(1, 100 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    // When set, every /api call needs it in the X-Api-Key header; POST /webhooks is authenticated by its signature instead.
+    public string? ApiKey { get; set; }
 }

@@ -15,7 +15,7 @@ public sealed record DeliveryView(string Id, string SubscriptionId, string Statu
 
 public sealed record EventView(string Id, string Type, DateTime CreatedAt, JsonElement Data, DeliveryView[] Deliveries);
 
-public sealed record ReceivedWebhook(string WebhookId, string Type, DateTime ReceivedAt, JsonElement Data, int ReceiveCount, DateTime? ProcessedAt);
+public sealed record ReceivedWebhook(string WebhookId, string Type, DateTime ReceivedAt, JsonElement Data, int ReceiveCount, DateTime? ProcessedAt, string? TraceId);
 
 public sealed record ReceivedOrder(string OrderId, string Customer, decimal Amount, string WebhookId);
 

@@ -10,6 +10,9 @@ namespace WebhookLab.Tests.EndToEnd;
 // with a known signing secret and short timeouts so outages resolve within a test's patience.
 public sealed class WebhookLabApp : IAsyncLifetime
 {
+    // Every end-to-end class shares one AppHost and runs one after the other: outages and chaos are app-wide.
+    public const string Collection = "WebhookLab AppHost";
+
     public const string SigningSecret = "whsec_dGVzdC1zaWduaW5nLXNlY3JldC1vZi13ZWJob29rbGFiISE=";
     public const string EmitterApiKey = "e2e-emitter-api-key-0123456789abcdef";
     public const string ReceiverApiKey = "e2e-receiver-api-key-0123456789abcdef";
@@ -72,6 +75,20 @@ public sealed class WebhookLabApp : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, timeout.Token);
     }
 
+    // Not a graceful stop: the service's whole process tree is killed, as by a crash or an OOM kill.
+    public async Task KillAsync(string resource)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        Assert.True(App.ResourceNotifications.TryGetCurrentState(resource, out var state), $"no state for {resource}");
+        var pid = state!.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+        using (var process = System.Diagnostics.Process.GetProcessById(Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates, timeout.Token);
+    }
+
     public async Task StartAsync(string resource)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -112,3 +129,6 @@ public sealed class WebhookLabApp : IAsyncLifetime
         }
     }
 }
+
+[CollectionDefinition(WebhookLabApp.Collection)]
+public sealed class WebhookLabAppCollection : ICollectionFixture<WebhookLabApp>;
