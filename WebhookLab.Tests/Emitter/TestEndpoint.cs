@@ -31,6 +31,8 @@ public sealed class TestEndpoint : IAsyncDisposable
 
     public ConcurrentQueue<(DateTimeOffset At, string WebhookId, string Signature)> Requests { get; } = new();
 
+    public ConcurrentQueue<string> TraceParents { get; } = new();
+
     private async Task ServeAsync()
     {
         while (_listener.IsListening)
@@ -46,6 +48,7 @@ public sealed class TestEndpoint : IAsyncDisposable
             }
 
             await context.Request.InputStream.CopyToAsync(Stream.Null);
+            TraceParents.Enqueue(context.Request.Headers["traceparent"] ?? "");
             Requests.Enqueue((DateTimeOffset.UtcNow, context.Request.Headers["webhook-id"] ?? "", context.Request.Headers["webhook-signature"] ?? ""));
             context.Response.StatusCode = Answer(Requests.Count, context.Response);
             context.Response.Close();
