@@ -127,7 +127,8 @@ public sealed class DeliveryQueue(SqliteDatabase database, SubscriptionStore sub
                 update.Parameters.AddWithValue("$status", (int)record.NewStatus);
                 update.Parameters.AddWithValue("$next", nextAttemptAt ?? record.AttemptedAt);
                 update.Parameters.AddWithValue("$code", (object?)record.StatusCode ?? DBNull.Value);
-                update.Parameters.AddWithValue("$completed", nextAttemptAt is null ? record.AttemptedAt : DBNull.Value);
+                // Completed when the successful (or last) attempt finished, not when it started.
+                update.Parameters.AddWithValue("$completed", nextAttemptAt is null ? record.AttemptedAt + (long)Math.Ceiling(record.DurationMs) : DBNull.Value);
                 update.ExecuteNonQuery();
             }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -27,10 +26,17 @@ public sealed class DeliveryDispatcher(
     private const int MaxRecordsPerCommit = 2000;
 
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly Channel<AttemptRecord> _records = Channel.CreateUnbounded<AttemptRecord>(new UnboundedChannelOptions { SingleReader = true });
 
-    public int InFlight => _inFlight.Count;
+    // Claimed deliveries waiting for a sender: claims come in large batches (few commits), senders take one at a time.
+    private readonly Channel<ClaimedDelivery> _ready = Channel.CreateBounded<ClaimedDelivery>(
+        new BoundedChannelOptions(options.Value.ReadyQueueSize) { SingleWriter = true });
+
+    // Wakes the claim loop when the ready queue has drained to half.
+    private readonly DeliverySignal _room = new();
+    private int _inFlight;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     // The backlog as the queue gauges see it, for the health check.
     public (long Pending, double OldestAgeSeconds) Backlog => queueMetrics.Read();
@@ -38,15 +44,17 @@ public sealed class DeliveryDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var recorder = RecordAttemptsAsync();
+        var senders = Enumerable.Range(0, options.Value.MaxConcurrency).Select(_ => SendLoopAsync(stoppingToken)).ToArray();
         try
         {
-            await DispatchAsync(stoppingToken);
+            await ClaimLoopAsync(stoppingToken);
         }
         finally
         {
-            // Graceful stop: no new claims; attempts under way finish (each within its timeout) and are recorded;
-            // then whatever this process still holds is released for the next one.
-            await Task.WhenAll(_inFlight.Values);
+            // Graceful stop: no new claims and no new attempts; attempts under way finish (each within its timeout)
+            // and are recorded; then whatever this process still holds, sent or not, is released for the next one.
+            _ready.Writer.TryComplete();
+            await Task.WhenAll(senders);
             _records.Writer.TryComplete();
             await recorder;
             var released = await queue.ReleaseAsync(_owner, timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
@@ -54,15 +62,17 @@ public sealed class DeliveryDispatcher(
         }
     }
 
-    private async Task DispatchAsync(CancellationToken stoppingToken)
+    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var capacity = settings.ReadyQueueSize;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = settings.PollInterval;
-            var free = settings.MaxConcurrency - _inFlight.Count;
-            var wanted = Math.Min(free, settings.ClaimBatchSize);
-            if (wanted > 0)
+            var room = capacity - _ready.Reader.Count;
+            var wanted = Math.Min(room, settings.ClaimBatchSize);
+            // Claim only when the queue has drained to half: one commit then carries a large batch.
+            if (wanted > 0 && _ready.Reader.Count <= capacity / 2)
             {
                 var now = timeProvider.GetUtcNow();
                 List<ClaimedDelivery> claimed;
@@ -79,12 +89,14 @@ public sealed class DeliveryDispatcher(
 
                 foreach (var delivery in claimed)
                 {
-                    _inFlight[delivery.Id] = AttemptAsync(delivery);
+                    // Never blocks: the claim took no more than the room there was.
+                    _ready.Writer.TryWrite(delivery);
                 }
 
                 if (claimed.Count == wanted)
                 {
-                    // A full batch: more may be due right now.
+                    // A full batch: more may be due right now, once there is room.
+                    await WaitAsync(_room, settings.PollInterval, stoppingToken);
                     continue;
                 }
 
@@ -93,38 +105,57 @@ public sealed class DeliveryDispatcher(
                     var untilDue = TimeSpan.FromMilliseconds(due - timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
                     wait = untilDue < wait ? untilDue : wait;
                 }
-            }
 
-            try
-            {
-                await signal.WaitAsync(wait, timeProvider, stoppingToken);
+                await WaitAsync(signal, wait, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            else
             {
-                return;
+                await WaitAsync(_room, wait, stoppingToken);
             }
         }
     }
 
-    private async Task AttemptAsync(ClaimedDelivery delivery)
+    private async Task WaitAsync(DeliverySignal which, TimeSpan wait, CancellationToken stoppingToken)
     {
-        // Leave the claim loop at once; the attempt runs on its own.
-        await Task.Yield();
         try
         {
-            var subscription = subscriptions.Find(delivery.SubscriptionId);
-            if (subscription is null)
+            await which.WaitAsync(wait, timeProvider, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendLoopAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var halfFull = options.Value.ReadyQueueSize / 2;
+        while (!stoppingToken.IsCancellationRequested && await _ready.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            // Stopping: what is still queued is released, not sent.
+            if (stoppingToken.IsCancellationRequested || !_ready.Reader.TryRead(out var delivery))
             {
-                // Deleted while queued: its deliveries went with it.
-                return;
+                continue;
             }
 
-            _records.Writer.TryWrite(await SendAndJudgeAsync(delivery, subscription));
-        }
-        finally
-        {
-            _inFlight.TryRemove(delivery.Id, out _);
-            signal.Notify();
+            if (_ready.Reader.Count <= halfFull)
+            {
+                _room.Notify();
+            }
+
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                // Deleted while queued: its deliveries went with it.
+                if (subscriptions.Find(delivery.SubscriptionId) is { } subscription)
+                {
+                    _records.Writer.TryWrite(await SendAndJudgeAsync(delivery, subscription));
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
         }
     }
 

@@ -31,7 +31,20 @@ public static class DeliveryHttpClient
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(10),
             })
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            // Subscriber URLs are addresses on the internet, never service names: no service discovery on this client,
+            // and no per-request log scopes on a path that runs thousands of times a second (attempts are logged by the dispatcher).
+            .RemoveAllLoggers()
+            .ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
+            {
+                for (var i = handlers.Count - 1; i >= 0; i--)
+                {
+                    if (handlers[i].GetType().Namespace?.StartsWith("Microsoft.Extensions.ServiceDiscovery", StringComparison.Ordinal) == true)
+                    {
+                        handlers.RemoveAt(i);
+                    }
+                }
+            });
 
         client.AddResilienceHandler("delivery", static (pipeline, context) =>
             {

@@ -69,7 +69,11 @@ public sealed class DeliveryOptions
     public int MaxConcurrency { get; set; } = 128;
 
     [Range(1, 10_000)]
-    public int ClaimBatchSize { get; set; } = 256;
+    public int ClaimBatchSize { get; set; } = 512;
+
+    // Claimed deliveries held in memory for the senders; the queue itself stays in SQLite.
+    [Range(1, 100_000)]
+    public int ReadyQueueSize { get; set; } = 1024;
 
     // The fallback when no signal arrives: new work wakes the dispatcher at once.
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
