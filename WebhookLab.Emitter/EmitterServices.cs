@@ -3,6 +3,7 @@ using WebhookLab.Emitter.Delivery;
 using WebhookLab.Emitter.Diagnostics;
 using WebhookLab.Emitter.Options;
 using WebhookLab.Emitter.Simulator;
+using WebhookLab.ServiceDefaults;
 
 namespace WebhookLab.Emitter;
 
@@ -35,7 +36,8 @@ public static class EmitterServices
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<EventQueries>();
         services.AddSingleton<StatsQueries>();
-        services.AddSingleton<QueueMetrics>();
+        // Created at start, so the queue gauges exist before anything asks for them.
+        services.AddActivatedSingleton<QueueMetrics>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<RetrySchedule>();
         services.AddSingleton<WebhookSender>();
@@ -44,11 +46,9 @@ public static class EmitterServices
 
         // The seeder runs before the dispatcher and the simulator start.
         services.AddHostedService<SubscriptionSeeder>();
-        services.AddSingleton<DeliveryDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeliveryDispatcher>());
+        services.AddBackgroundServiceWithHealthCheck<DeliveryDispatcher>("delivery-dispatcher");
         services.AddHostedService<TrafficSimulator>();
 
-        services.AddHealthChecks().AddCheck<DispatcherHealthCheck>("delivery-dispatcher", tags: ["ready"]);
         return builder;
     }
 }

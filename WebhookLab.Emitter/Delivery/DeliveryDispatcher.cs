@@ -18,7 +18,6 @@ public sealed class DeliveryDispatcher(
     RetrySchedule retrySchedule,
     DeliverySignal signal,
     EmitterDiagnostics diagnostics,
-    QueueMetrics queueMetrics,
     IOptions<DeliveryOptions> options,
     TimeProvider timeProvider,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
@@ -34,12 +33,6 @@ public sealed class DeliveryDispatcher(
 
     // Wakes the claim loop when the ready queue has drained to half.
     private readonly DeliverySignal _room = new();
-    private int _inFlight;
-
-    public int InFlight => Volatile.Read(ref _inFlight);
-
-    // The backlog as the queue gauges see it, for the health check.
-    public (long Pending, double OldestAgeSeconds) Backlog => queueMetrics.Read();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -143,18 +136,10 @@ public sealed class DeliveryDispatcher(
                 _room.Notify();
             }
 
-            Interlocked.Increment(ref _inFlight);
-            try
+            // Deleted while queued: its deliveries went with it.
+            if (subscriptions.Find(delivery.SubscriptionId) is { } subscription)
             {
-                // Deleted while queued: its deliveries went with it.
-                if (subscriptions.Find(delivery.SubscriptionId) is { } subscription)
-                {
-                    _records.Writer.TryWrite(await SendAndJudgeAsync(delivery, subscription));
-                }
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
+                _records.Writer.TryWrite(await SendAndJudgeAsync(delivery, subscription));
             }
         }
     }

@@ -1,3 +1,5 @@
+using WebhookLab.ServiceDefaults;
+
 namespace WebhookLab.Receiver.Processing;
 
 public static class InboxProcessingExtensions
@@ -5,10 +7,7 @@ public static class InboxProcessingExtensions
     public static IServiceCollection AddInboxProcessing(this IServiceCollection services)
     {
         services.AddSingleton<InboxSignal>();
-        services.AddSingleton<InboxProcessor>();
-        services.AddHostedService(provider => provider.GetRequiredService<InboxProcessor>());
-        services.AddHealthChecks()
-            .AddCheck<InboxProcessorHealthCheck>("inbox-processor", tags: ["ready"]);
+        services.AddBackgroundServiceWithHealthCheck<InboxProcessor>("inbox-processor");
         return services;
     }
 }
