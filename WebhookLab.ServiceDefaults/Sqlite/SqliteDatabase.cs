@@ -53,8 +53,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
         var connection = new SqliteConnection(ConnectionString);
         connection.Open();
         Execute(connection, _settings.Synchronous == SqliteSynchronousMode.Full
-            ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;"
-            : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;");
+            ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+            : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;");
         return connection;
     }
 
