@@ -14,8 +14,14 @@ public static class DeliveriesApi
     public static RouteGroupBuilder MapDeliveriesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/deliveries").WithTags("Deliveries");
-        group.MapGet("/", List);
-        group.MapPost("/{id}/retry", RetryAsync);
+        group.MapGet("/", List)
+            .WithSummary("A page of deliveries, newest first, by status and subscription")
+            .ProducesValidationProblem();
+        group.MapPost("/{id}/retry", RetryAsync)
+            .WithSummary("Send a failed or dead delivery again")
+            .WithDescription("Same event and webhook-id, a fresh retry schedule; earlier attempts stay in the log.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

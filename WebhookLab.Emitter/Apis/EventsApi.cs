@@ -18,13 +18,16 @@ public static class EventsApi
         group.MapPost("/", PublishAsync)
             .WithSummary("Publish an event")
             .WithDescription("Stores the event and one delivery per matching subscription in one transaction, then answers 202; delivery follows.")
-            .Accepts<PublishEventRequest>("application/json");
+            .Accepts<PublishEventRequest>("application/json")
+            .ProducesValidationProblem();
         group.MapPost("/batch", PublishBatchAsync)
             .WithSummary("Publish up to 1,000 events at once")
             .WithDescription("All events of the batch, each with its own optional idempotency key, commit together or not at all.")
-            .Accepts<PublishBatchRequest>("application/json");
+            .Accepts<PublishBatchRequest>("application/json")
+            .ProducesValidationProblem();
         group.MapGet("/{id}", Get)
-            .WithSummary("An event with its deliveries and every attempt");
+            .WithSummary("An event with its deliveries and every attempt")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

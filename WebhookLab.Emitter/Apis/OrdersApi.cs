@@ -14,8 +14,12 @@ public static class OrdersApi
     public static RouteGroupBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/orders").WithTags("Orders");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/{id}", Get);
+        group.MapPost("/", CreateAsync)
+            .WithSummary("Create an order")
+            .WithDescription("The order and its order.created event (with one delivery per matching subscription) commit in one transaction.")
+            .Accepts<CreateOrderRequest>("application/json")
+            .ProducesValidationProblem();
+        group.MapGet("/{id}", Get).WithSummary("One order").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

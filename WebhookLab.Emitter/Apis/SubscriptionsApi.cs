@@ -18,13 +18,30 @@ public static class SubscriptionsApi
     public static RouteGroupBuilder MapSubscriptionsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/subscriptions").WithTags("Subscriptions");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
-        group.MapPatch("/{id}", UpdateAsync);
-        group.MapDelete("/{id}", DeleteAsync);
-        group.MapPost("/{id}/rotate-secret", RotateSecretAsync);
-        group.MapPost("/{id}/recover", RecoverAsync);
+        group.MapPost("/", CreateAsync)
+            .WithSummary("Create a subscription")
+            .WithDescription("The answer is the only one that shows the secret in full. URLs must be absolute http(s) and, unless Emitter:AllowPrivateNetworks is on, reach public addresses only.")
+            .Accepts<CreateSubscriptionRequest>("application/json")
+            .ProducesValidationProblem();
+        group.MapGet("/", List).WithSummary("List subscriptions (secrets masked)");
+        group.MapGet("/{id}", Get).WithSummary("One subscription (secret masked)").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPatch("/{id}", UpdateAsync)
+            .WithSummary("Change enabled, url, eventTypes or description")
+            .WithDescription("Only the fields present change. Disabling pauses the subscription's queued deliveries; enabling resumes them at once.")
+            .Accepts<UpdateSubscriptionRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", DeleteAsync).WithSummary("Delete a subscription and its deliveries").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/rotate-secret", RotateSecretAsync)
+            .WithSummary("Rotate the signing secret")
+            .WithDescription("The new secret (given, or generated) signs from now on; the previous one keeps signing beside it for Emitter:Delivery:SecretRotationGrace.")
+            .Accepts<RotateSecretRequest>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/recover", RecoverAsync)
+            .WithSummary("Re-queue every failed or dead delivery since a time")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -20,6 +20,10 @@ public sealed record SubscriptionResponse(
         subscription.DisabledReason);
 }
 
+public sealed record UpdateSubscriptionRequest(bool? Enabled, string? Url, List<string>? EventTypes, string? Description);
+
+public sealed record RotateSecretRequest(string? Secret);
+
 public sealed record PublishEventRequest(string? Type, JsonElement? Data, string? IdempotencyKey);
 
 public sealed record PublishedEvent(string Id, string Type, int Deliveries);

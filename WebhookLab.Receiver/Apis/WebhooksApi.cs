@@ -25,7 +25,14 @@ public static class WebhooksApi
         webhooks.AddEndpointFilter(async (context, next) =>
             await context.HttpContext.RequestServices.GetRequiredService<FaultInjector>().InjectAsync(context.HttpContext)
             ?? await next(context));
-        webhooks.MapPost("", ReceiveAsync);
+        webhooks.MapPost("", ReceiveAsync)
+            .WithTags("Webhooks")
+            .WithSummary("Receive a Standard Webhooks v1 delivery")
+            .WithDescription("Checks, in order: size (413), webhook-id, webhook-timestamp and webhook-signature over the raw body (401), a JSON object with a string type (400); then stores by webhook-id and answers 204. A repeated webhook-id is answered 204 and not stored again.")
+            .Accepts<WebhookEnvelope>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return webhooks;
     }
 
@@ -197,3 +204,6 @@ public sealed record WebhookReceiveServices(
     RejectionCounts Rejections,
     IOptions<ReceiverOptions> Options,
     ILogger<WebhookReceiveServices> Logger);
+
+// The body a sender posts, for the API documentation; the endpoint itself reads the raw bytes.
+public sealed record WebhookEnvelope(string Type, DateTimeOffset Timestamp, System.Text.Json.JsonElement Data);

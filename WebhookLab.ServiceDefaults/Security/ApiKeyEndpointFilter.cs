@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace WebhookLab.ServiceDefaults.Security;
@@ -19,6 +21,7 @@ public static class ApiKeyEndpointFilter
             return builder;
         }
 
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(ProblemDetails), ["application/problem+json"]));
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
         builder.AddEndpointFilter(async (context, next) =>
         {

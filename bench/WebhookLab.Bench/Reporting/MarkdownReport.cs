@@ -55,6 +55,10 @@ public static class MarkdownReport
         md.AppendLine("## Targets").AppendLine();
         Table(md, ["Target", "Figure", "Result"],
             result.Targets.Select(t => new[] { t.Target, t.Figure, t.Met switch { true => "met", false => "**not met**", null => "not run" } }), numbers: false);
+        if (result.Targets.Any(t => t.Met == false))
+        {
+            md.AppendLine("What limits the targets that are not met, with the profiling evidence: [benchmark-analysis.md](benchmark-analysis.md).").AppendLine();
+        }
 
         md.AppendLine("## Throughput and latency").AppendLine();
         md.AppendLine("Deliveries/s runs from the first publish to the last webhook stored at the receiver (fan-out: to the emitter's last successful delivery; backlog: from the recover call). Latency: end to end per event (ceiling: one POST as the sender saw it; fan-out: the first arrival of each id, the per-delivery figures follow).").AppendLine();
