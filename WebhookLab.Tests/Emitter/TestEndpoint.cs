@@ -47,11 +47,18 @@ public sealed class TestEndpoint : IAsyncDisposable
                 return;
             }
 
-            await context.Request.InputStream.CopyToAsync(Stream.Null);
-            TraceParents.Enqueue(context.Request.Headers["traceparent"] ?? "");
-            Requests.Enqueue((DateTimeOffset.UtcNow, context.Request.Headers["webhook-id"] ?? "", context.Request.Headers["webhook-signature"] ?? ""));
-            context.Response.StatusCode = Answer(Requests.Count, context.Response);
-            context.Response.Close();
+            try
+            {
+                await context.Request.InputStream.CopyToAsync(Stream.Null);
+                TraceParents.Enqueue(context.Request.Headers["traceparent"] ?? "");
+                Requests.Enqueue((DateTimeOffset.UtcNow, context.Request.Headers["webhook-id"] ?? "", context.Request.Headers["webhook-signature"] ?? ""));
+                context.Response.StatusCode = Answer(Requests.Count, context.Response);
+                context.Response.Close();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or IOException)
+            {
+                // The endpoint was closed, or the client gave up, while this answer was on its way.
+            }
         }
     }
 

@@ -62,8 +62,15 @@ public sealed class IndependentVerifier : IAsyncDisposable
             }
 
             Requests.Enqueue(new Seen(headers["webhook-id"].ToString(), headers["traceparent"].ToString(), context.Request.ContentType, body, failure));
-            context.Response.StatusCode = failure is null ? 204 : 401;
-            context.Response.Close();
+            try
+            {
+                context.Response.StatusCode = failure is null ? 204 : 401;
+                context.Response.Close();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or IOException)
+            {
+                // The verifier was closed, or the client gave up, while this answer was on its way.
+            }
         }
     }
 
