@@ -64,17 +64,24 @@ public sealed class DeliveryQueue(SqliteDatabase database, SubscriptionStore sub
                 }
             }
 
+            // A fanned-out event's deliveries share one loaded body: each event is read once per claim, not once per delivery.
+            var events = new Dictionary<string, (string Type, byte[] Body, long CreatedAt, string? TraceParent)>(StringComparer.Ordinal);
             var claimed = new List<ClaimedDelivery>(rows.Count);
             foreach (var row in rows)
             {
-                var load = context.Command("SELECT type, body, created_at, trace_parent FROM events WHERE id = $id;");
-                load.Parameters.AddWithValue("$id", row.EventId);
-                using var reader = load.ExecuteReader();
-                reader.Read();
+                if (!events.TryGetValue(row.EventId, out var loaded))
+                {
+                    var load = context.Command("SELECT type, body, created_at, trace_parent FROM events WHERE id = $id;");
+                    load.Parameters.AddWithValue("$id", row.EventId);
+                    using var reader = load.ExecuteReader();
+                    reader.Read();
+                    loaded = (reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                    events[row.EventId] = loaded;
+                }
+
                 claimed.Add(new ClaimedDelivery(
                     row.Id, row.EventId, row.SubscriptionId, row.Attempts, row.RetryBase,
-                    reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3)));
+                    loaded.Type, loaded.Body, loaded.CreatedAt, loaded.TraceParent));
             }
 
             return claimed;
